@@ -49,7 +49,7 @@ for (const file of workflows) {
       if (typeof step?.run !== 'string') return;
       const body = step.run.replace(/\$\{\{[^}]*\}\}/g, '$GHA_EXPR');
       const f = join(tmp, `${file.replace(/[/.]/g, '_')}-${jobName}-${i}.sh`);
-      writeFileSync(f, `#!/usr/bin/env bash\nGHA_EXPR=x\n${body}\n`);
+      writeFileSync(f, `#!/usr/bin/env bash\nexport GHA_EXPR=x\n${body}\n`);
       runBlocks.push([f, `${file} job ${jobName} step ${i + 1}`]);
     });
   }
