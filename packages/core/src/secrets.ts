@@ -10,7 +10,8 @@ export class Secrets {
 
   /** Register and return the value unchanged, so it can wrap an expression: `const t = secrets.add(x)`. */
   add<T extends string | undefined>(value: T): T {
-    if (value === undefined || value === '') return value;
+    // very short values are not secrets worth redacting (masking "ab" would mangle every log line)
+    if (value === undefined || value.length < 4) return value;
     for (const v of variants(value)) {
       if (v.length >= 4 && !this.values.has(v)) {
         this.values.add(v);
