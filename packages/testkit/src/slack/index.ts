@@ -1,0 +1,2 @@
+export * from './stub';
+export { checkSlackMessage, type SlackProblem } from './validate';
