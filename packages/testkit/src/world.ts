@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from './action-runner';
 import { startAws, type Aws } from './aws/index';
-import { startCluster, type Cluster } from './cluster/index';
+import { startCluster, type Cluster, type KObject } from './cluster/index';
 import { startRegistry, type Registry } from './registry/index';
 import { startPostgres, startRedis, startS3, type PostgresHandle, type RedisHandle, type S3Handle } from './services/index';
 import { startSlackStub, type SlackStub } from './slack/index';
@@ -44,7 +44,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const region = opts.region ?? 'ap-northeast-2';
   const clusterName = opts.clusterName ?? 'dantaro-eks';
   const bucket = opts.bucket ?? 'dantaro-backups';
-  const credentials = { accessKeyId: `AKIASANDBOX${randomBytes(5).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(20).toString('base64') };
+  // one set of test credentials for every service; the S3 emulator (s3rver) only knows S3RVER/S3RVER
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const started: Array<{ stop(): Promise<void> }> = [];
   const stop = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => {});
@@ -58,7 +59,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     const local = (ref: string) => ref.replace(`${aws.registryHost}/`, `${registry.host}/`);
     const cluster = await startCluster({
       timeScale: opts.timeScale ?? 1,
-      eks: { clusterName, region, ...credentials },
+      // the actions sign for the local STS endpoint (AWS_ENDPOINT_URL_STS), so accept its host too
+      eks: { clusterName, region, ...credentials, allowedHosts: [new URL(aws.endpoints.sts).host] },
       imageExists: (ref) => (ref.startsWith(`${aws.registryHost}/`) ? registry.imageExists(local(ref)) : Promise.resolve(true)),
       imageLabels: (ref) => (ref.startsWith(`${aws.registryHost}/`) ? registry.imageLabels(local(ref)).catch(() => undefined) : Promise.resolve(undefined)),
       runJobsLocally: true,
@@ -116,7 +118,7 @@ function applyExampleBasics(cluster: Cluster, postgres: PostgresHandle): void {
 }
 
 /** Every Deployment manifest under examples/k8s, as objects. */
-export function exampleDeployments(): Array<Record<string, any>> {
+export function exampleDeployments(): KObject[] {
   const dir = join(repoRoot, 'examples', 'k8s');
   return ['dantaro-backend.yaml', 'celery-worker.yaml', 'celery-beat.yaml']
     .filter((f) => existsSync(join(dir, f)))
