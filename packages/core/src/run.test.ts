@@ -76,3 +76,15 @@ describe('run() boundary', () => {
     expect(readFileSync(h.files.GITHUB_STEP_SUMMARY, 'utf8')).toContain('## partial');
   });
 });
+
+describe('run() and a promise that never settles', () => {
+  test('the process exits non-zero instead of silently succeeding', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const here = fileURLToPath(new URL('.', import.meta.url));
+    const script = `import { run } from ${JSON.stringify(join(here, 'run.ts'))};\nawait run(() => new Promise(() => {}));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.stdout).toContain('::error::the action stopped before finishing');
+    expect(r.status).toBe(1);
+  });
+});

@@ -41,6 +41,12 @@ export async function run(main: (ctx: ActionContext) => Promise<void>, opts: Run
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // a promise that never settles lets Node exit 0 with nothing done: make that a failure, not a success
+  let settled = false;
+  const onBeforeExit = () => {
+    if (!settled) core.setFailed('the action stopped before finishing: an operation never completed (this is a bug)');
+  };
+  process.once('beforeExit', onBeforeExit);
   const ctx: ActionContext = {
     inputs: new Inputs(env, secrets),
     secrets,
@@ -59,6 +65,8 @@ export async function run(main: (ctx: ActionContext) => Promise<void>, opts: Run
   } catch (e) {
     fail(e, secrets);
   } finally {
+    settled = true;
+    process.off('beforeExit', onBeforeExit);
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     if (!summary.empty) {
