@@ -1,1 +1,3 @@
 export {};
+export * from './eks/index';
+export * from './ecr/index';

@@ -1,1 +1,16 @@
-export {};
+export * from './types';
+export * from './resources';
+export * from './errors';
+export * from './client';
+export * from './lines';
+export * from './watch';
+export * from './logs';
+export * from './lease';
+export * from './kubeconfig';
+export * from './selector';
+export * from './rollout-status';
+export * from './detectors';
+export * from './undo';
+export * from './images';
+export * from './rollout/index';
+export * from './migrate/index';
