@@ -1,9 +1,9 @@
 import { githubContext, UserError, type ActionContext } from '@dantaro/core';
-import { parseImageSpecs, type ImageSpec } from '@dantaro/kube';
+import { parseImageSpecs, readClusterAccess, type ClusterAccess, type ImageSpec } from '@dantaro/kube';
 
 /** Every input read and validated before anything touches AWS or the cluster. */
 export interface RolloutInputs {
-  access: { kind: 'eks'; clusterName: string; region: string } | { kind: 'kubeconfig'; source: string; context?: string };
+  access: ClusterAccess;
   namespace?: string;
   deployments?: string[];
   selector?: string;
@@ -23,22 +23,7 @@ const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 export function readInputs(ctx: ActionContext): RolloutInputs {
   const i = ctx.inputs;
-  const clusterName = i.string('cluster-name');
-  // not registered whole: masking every line of a YAML document would blank common words in the log;
-  // loadKubeconfig registers the credentials inside it (tokens, keys, passwords, a base64 blob)
-  const kubeconfig = i.string('kubeconfig');
-  if (clusterName && kubeconfig) throw new UserError('give either input "cluster-name" (with "region") for EKS, or input "kubeconfig" — not both');
-  if (!clusterName && !kubeconfig) throw new UserError('input "cluster-name" (with "region") or input "kubeconfig" is required: name the EKS cluster, or give a kubeconfig path or inline YAML');
-  let access: RolloutInputs['access'];
-  if (clusterName) {
-    const region = i.string('region') || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION;
-    if (!region) throw new UserError('input "region" is required with "cluster-name": give the AWS region, e.g. eu-west-1 (or set AWS_REGION)');
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UserError(`input "region": "${region}" is not an AWS region; expected e.g. us-east-1`);
-    if (!/^[0-9A-Za-z][A-Za-z0-9\-_]*$/.test(clusterName) || clusterName.length > 100) throw new UserError(`input "cluster-name": "${clusterName}" is not an EKS cluster name (letters, digits, - and _, ≤100)`);
-    access = { kind: 'eks', clusterName, region };
-  } else {
-    access = { kind: 'kubeconfig', source: kubeconfig!, context: i.string('context') };
-  }
+  const access = readClusterAccess(i, ctx.env);
 
   const namespace = i.string('namespace');
   if (namespace && !NAME.test(namespace)) throw new UserError(`input "namespace": "${namespace}" is not a namespace name`);

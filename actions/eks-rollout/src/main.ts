@@ -1,5 +1,5 @@
 import { run, UserError } from '@dantaro/core';
-import { formatDiagnosis, KubeClient, loadKubeconfig, rolloutSummary, runRollout, type KubeConnection } from '@dantaro/kube';
+import { connectCluster, formatDiagnosis, KubeClient, rolloutSummary, runRollout } from '@dantaro/kube';
 import { readInputs } from './inputs';
 
 /** eks-rollout: inputs → cluster access → runRollout → outputs + summary. */
@@ -7,20 +7,7 @@ run(async (ctx) => {
   const inp = readInputs(ctx);
   for (const w of inp.imageWarnings) ctx.log.warning(w);
 
-  let connection: KubeConnection;
-  if (inp.access.kind === 'eks') {
-    const access = inp.access;
-    // loaded only on this path: the AWS SDK is most of the bundle's start-up cost
-    const { eksClusterAccess } = await import('@dantaro/aws');
-    const eks = await ctx.log.group(`EKS cluster ${access.clusterName} (${access.region})`, async () => {
-      const a = await eksClusterAccess({ clusterName: access.clusterName, region: access.region, onSecret: (v) => ctx.secrets.add(v), env: ctx.env });
-      ctx.log.info(`API server ${a.server}; token minted from the AWS credential chain (refreshed before it expires)`);
-      return a;
-    });
-    connection = { server: eks.server, caPem: eks.caPem, auth: eks.auth };
-  } else {
-    connection = loadKubeconfig({ source: inp.access.source, context: inp.access.context, onSecret: (v) => ctx.secrets.add(v), env: ctx.env });
-  }
+  const connection = await connectCluster(inp.access, ctx, async () => (await import('@dantaro/aws')).eksClusterAccess);
   const namespace = inp.namespace ?? connection.namespace ?? 'default';
   const client = new KubeClient(connection, { log: ctx.log, userAgent: 'dantaro-deploy/eks-rollout' });
   try {

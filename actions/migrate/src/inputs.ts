@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError, type ActionContext } from '@dantaro/core';
-import { parseImageRef, splitCommand, templateFromYaml, type MigrationImage, type MigrationTemplate } from '@dantaro/kube';
-import { readClusterAccess, type ClusterAccess } from './cluster';
+import { parseImageRef, readClusterAccess, splitCommand, templateFromYaml, type ClusterAccess, type MigrationImage, type MigrationTemplate } from '@dantaro/kube';
 
 /** Every input read and validated before anything touches AWS or the cluster. */
 export interface MigrateInputs {
@@ -28,7 +27,7 @@ const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function readInputs(ctx: ActionContext): MigrateInputs {
   const i = ctx.inputs;
-  const access = readClusterAccess(ctx);
+  const access = readClusterAccess(ctx.inputs, ctx.env);
   const namespace = i.string('namespace');
   if (namespace && (!NAME.test(namespace) || namespace.length > 63)) throw new UserError(`input "namespace": "${namespace}" is not a namespace name (lower-case letters, digits and -, ≤63)`);
   const image = parseImageRef(i.required('image', 'an image by digest, e.g. registry/app@sha256:<64 hex>'));

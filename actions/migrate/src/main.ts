@@ -1,13 +1,12 @@
 import { hostname } from 'node:os';
 import { errorMessage, githubContext, run, UserError, type ActionContext } from '@dantaro/core';
-import { apiErrorOf, DEPLOYMENTS, KubeClient, MigrationCancelled, migrationSummary, runMigration, sensitiveLiterals, templateFromDeployment, type Deployment, type MigrateResult } from '@dantaro/kube';
-import { connectCluster } from './cluster';
+import { apiErrorOf, connectCluster, DEPLOYMENTS, KubeClient, MigrationCancelled, migrationSummary, runMigration, sensitiveLiterals, templateFromDeployment, type Deployment, type MigrateResult } from '@dantaro/kube';
 import { readInputs, type MigrateInputs } from './inputs';
 
 /** migrate: inputs → cluster access → runMigration (a Job, one at a time) → outputs + summary. */
 run(async (ctx) => {
   const inp = readInputs(ctx);
-  const connection = await connectCluster(inp.access, ctx);
+  const connection = await connectCluster(inp.access, ctx, async () => (await import('@dantaro/aws')).eksClusterAccess);
   const namespace = inp.namespace ?? connection.namespace ?? 'default';
   // no signal on the client: after a cancel it must still delete the Job and release the lock
   const client = new KubeClient(connection, { log: ctx.log, userAgent: 'dantaro-deploy/migrate' });

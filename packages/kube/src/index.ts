@@ -14,3 +14,4 @@ export * from './undo';
 export * from './images';
 export * from './rollout/index';
 export * from './migrate/index';
+export * from './cluster-access';

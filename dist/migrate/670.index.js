@@ -1,17 +1,39 @@
-export const id = 496;
-export const ids = [496];
+export const id = 670;
+export const ids = [670];
 export const modules = {
 
-/***/ 5496:
+/***/ 8670:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  eksClusterAccess: () => (/* reexport */ eksClusterAccess)
+  ECR_LOGIN_PERMISSIONS: () => (/* reexport */ ECR_LOGIN_PERMISSIONS),
+  TOKEN_LIFETIME_MS: () => (/* reexport */ TOKEN_LIFETIME_MS),
+  TOKEN_PREFIX: () => (/* reexport */ TOKEN_PREFIX),
+  UNTAGGED_LIFECYCLE_POLICY: () => (/* reexport */ UNTAGGED_LIFECYCLE_POLICY),
+  awsAuthError: () => (/* reexport */ awsAuthError),
+  createEcrClient: () => (/* reexport */ createEcrClient),
+  decodeEksToken: () => (/* reexport */ decodeEksToken),
+  describeEksCluster: () => (/* reexport */ describeEksCluster),
+  describeImage: () => (/* reexport */ describeImage),
+  describeRepository: () => (/* reexport */ describeRepository),
+  ecrImageStore: () => (/* reexport */ ecrImageStore),
+  eksClusterAccess: () => (/* reexport */ eksClusterAccess),
+  eksToken: () => (/* reexport */ eksToken),
+  eksTokenProvider: () => (/* reexport */ eksTokenProvider),
+  ensureRepository: () => (/* reexport */ ensureRepository),
+  getEcrAuthorization: () => (/* reexport */ getEcrAuthorization),
+  isAwsAuthError: () => (/* reexport */ isAwsAuthError),
+  makeAuthDir: () => (/* reexport */ makeAuthDir),
+  removeAuthDir: () => (/* reexport */ removeAuthDir),
+  stsEndpointFor: () => (/* reexport */ stsEndpointFor),
+  tagDigests: () => (/* reexport */ tagDigests),
+  withAuthHint: () => (/* reexport */ withAuthHint),
+  writeRegistryAuth: () => (/* reexport */ writeRegistryAuth)
 });
-
-// UNUSED EXPORTS: ECR_LOGIN_PERMISSIONS, TOKEN_LIFETIME_MS, TOKEN_PREFIX, UNTAGGED_LIFECYCLE_POLICY, awsAuthError, createEcrClient, decodeEksToken, describeEksCluster, describeImage, describeRepository, ecrImageStore, eksToken, eksTokenProvider, ensureRepository, getEcrAuthorization, isAwsAuthError, makeAuthDir, removeAuthDir, stsEndpointFor, tagDigests, withAuthHint, writeRegistryAuth
 
 // EXTERNAL MODULE: ./node_modules/.pnpm/@aws-crypto+sha256-js@5.2.0/node_modules/@aws-crypto/sha256-js/build/main/index.js
 var main = __webpack_require__(1335);
@@ -147,6 +169,19 @@ async function eksClusterAccess(o) {
 
 
 
+// EXTERNAL MODULE: ./node_modules/.pnpm/@aws-sdk+client-ecr@3.1169.0/node_modules/@aws-sdk/client-ecr/dist-cjs/index.js
+var client_ecr_dist_cjs = __webpack_require__(9377);
+;// CONCATENATED MODULE: ./packages/aws/src/ecr/client.ts
+
+/**
+ * The ECR client with its retry budget stated, not inherited: the SDK's standard mode retries
+ * throttling and transient errors; 4 attempts in all. Endpoint and region come from the usual
+ * chain (AWS_ENDPOINT_URL_ECR, AWS_REGION), credentials from the default provider chain.
+ */
+function createEcrClient(opts = {}) {
+    return new client_ecr_dist_cjs/* ECRClient */.S70({ region: opts.region, maxAttempts: opts.maxAttempts ?? 4, retryMode: 'standard' });
+}
+
 ;// CONCATENATED MODULE: ./packages/aws/src/ecr/errors.ts
 
 /**
@@ -171,13 +206,13 @@ function isAwsAuthError(e) {
 function awsAuthError(e, action, permissions) {
     const name = e.name ?? 'Error';
     const message = e.message ?? String(e);
-    return new UserError(`${action} was refused by AWS (${name}): ${message}`, {
+    return new src/* UserError */.yo(`${action} was refused by AWS (${name}): ${message}`, {
         hint: `the job's AWS role needs ${permissions.join(', ')}; with OIDC, check aws-actions/configure-aws-credentials ran in this job with \`permissions: id-token: write\``,
         cause: e,
     });
 }
 /** Rethrow auth failures as a UserError with the permissions hint. */
-async function errors_withAuthHint(action, permissions, fn) {
+async function withAuthHint(action, permissions, fn) {
     try {
         return await fn();
     }
@@ -200,9 +235,9 @@ var external_node_path_ = __webpack_require__(6760);
 
 
 
-const ECR_LOGIN_PERMISSIONS = (/* unused pure expression or super */ null && (['ecr:GetAuthorizationToken']));
+const ECR_LOGIN_PERMISSIONS = ['ecr:GetAuthorizationToken'];
 async function getEcrAuthorization(ecr, secrets) {
-    const out = await withAuthHint('ECR GetAuthorizationToken', ECR_LOGIN_PERMISSIONS, () => ecr.send(new GetAuthorizationTokenCommand({})));
+    const out = await withAuthHint('ECR GetAuthorizationToken', ECR_LOGIN_PERMISSIONS, () => ecr.send(new client_ecr_dist_cjs/* GetAuthorizationTokenCommand */.Eu6({})));
     const data = out.authorizationData?.[0];
     if (!data?.authorizationToken || !data.proxyEndpoint)
         throw new Error('ECR GetAuthorizationToken returned no authorization data');
@@ -214,21 +249,21 @@ async function getEcrAuthorization(ecr, secrets) {
     return { registry: endpoint.host, proxyEndpoint: data.proxyEndpoint, insecure: endpoint.protocol === 'http:', username: decoded.slice(0, colon), password, expiresAt: data.expiresAt };
 }
 /** Make the private dir first (so its path can be saved for the post step before any secret exists). */
-function makeAuthDir(base = process.env.RUNNER_TEMP || tmpdir()) {
-    const dir = mkdtempSync(join(base, 'dantaro-registry-auth-'));
-    chmodSync(dir, 0o700);
-    const file = join(dir, 'config.json');
+function makeAuthDir(base = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
+    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(base, 'dantaro-registry-auth-'));
+    (0,external_node_fs_.chmodSync)(dir, 0o700);
+    const file = (0,external_node_path_.join)(dir, 'config.json');
     return { dir, file, env: { DOCKER_CONFIG: dir, REGISTRY_AUTH_FILE: file } };
 }
 function writeRegistryAuth(files, hosts, auth) {
     const entry = { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') };
     const auths = Object.fromEntries(hosts.map((h) => [h, entry]));
-    writeFileSync(files.file, JSON.stringify({ auths }), { mode: 0o600 });
-    chmodSync(files.file, 0o600);
+    (0,external_node_fs_.writeFileSync)(files.file, JSON.stringify({ auths }), { mode: 0o600 });
+    (0,external_node_fs_.chmodSync)(files.file, 0o600);
 }
 function removeAuthDir(dir) {
     try {
-        rmSync(dir, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
         return true;
     }
     catch {
@@ -252,7 +287,7 @@ const UNTAGGED_LIFECYCLE_POLICY = JSON.stringify({
 });
 async function describeRepository(ecr, name) {
     try {
-        const out = await withAuthHint('ECR DescribeRepositories', ['ecr:DescribeRepositories'], () => ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })));
+        const out = await withAuthHint('ECR DescribeRepositories', ['ecr:DescribeRepositories'], () => ecr.send(new client_ecr_dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name] })));
         const r = out.repositories?.[0];
         return r ? info(r, false) : undefined;
     }
@@ -267,11 +302,11 @@ async function ensureRepository(ecr, name, opts) {
     if (existing)
         return existing;
     if (!opts.create) {
-        throw new UserError(`ECR repository "${name}" does not exist`, { hint: 'create it (IMMUTABLE tags, scan on push) or set `create-repository: true`' });
+        throw new src/* UserError */.yo(`ECR repository "${name}" does not exist`, { hint: 'create it (IMMUTABLE tags, scan on push) or set `create-repository: true`' });
     }
     let repo;
     try {
-        const out = await withAuthHint('ECR CreateRepository', ['ecr:CreateRepository', 'ecr:PutLifecyclePolicy'], () => ecr.send(new CreateRepositoryCommand({ repositoryName: name, imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true } })));
+        const out = await withAuthHint('ECR CreateRepository', ['ecr:CreateRepository', 'ecr:PutLifecyclePolicy'], () => ecr.send(new client_ecr_dist_cjs/* CreateRepositoryCommand */.WTe({ repositoryName: name, imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true } })));
         repo = out.repository;
     }
     catch (e) {
@@ -280,7 +315,7 @@ async function ensureRepository(ecr, name, opts) {
             return (await describeRepository(ecr, name));
         throw e;
     }
-    await withAuthHint('ECR PutLifecyclePolicy', ['ecr:PutLifecyclePolicy'], () => ecr.send(new PutLifecyclePolicyCommand({ repositoryName: name, lifecyclePolicyText: UNTAGGED_LIFECYCLE_POLICY })));
+    await withAuthHint('ECR PutLifecyclePolicy', ['ecr:PutLifecyclePolicy'], () => ecr.send(new client_ecr_dist_cjs/* PutLifecyclePolicyCommand */.Rcn({ repositoryName: name, lifecyclePolicyText: UNTAGGED_LIFECYCLE_POLICY })));
     opts.log.info(`created ECR repository ${name} (IMMUTABLE tags, scan on push, untagged images expire after 14 days)`);
     return info(repo, true);
 }
@@ -297,13 +332,13 @@ function info(r, created) {
 ;// CONCATENATED MODULE: ./packages/aws/src/ecr/images.ts
 
 
-const READ_PERMISSIONS = (/* unused pure expression or super */ null && (['ecr:BatchGetImage', 'ecr:DescribeImages']));
+const READ_PERMISSIONS = ['ecr:BatchGetImage', 'ecr:DescribeImages'];
 /** tag → digest for the tags that exist; absent tags are simply missing from the map. */
-async function images_tagDigests(ecr, repository, tags) {
+async function tagDigests(ecr, repository, tags) {
     const found = new Map();
     if (tags.length === 0)
         return found;
-    const out = await withAuthHint('ECR BatchGetImage', READ_PERMISSIONS, () => ecr.send(new BatchGetImageCommand({ repositoryName: repository, imageIds: tags.map((imageTag) => ({ imageTag })) })));
+    const out = await withAuthHint('ECR BatchGetImage', READ_PERMISSIONS, () => ecr.send(new client_ecr_dist_cjs/* BatchGetImageCommand */.P8n({ repositoryName: repository, imageIds: tags.map((imageTag) => ({ imageTag })) })));
     for (const img of out.images ?? []) {
         if (img.imageId?.imageTag && img.imageId.imageDigest)
             found.set(img.imageId.imageTag, img.imageId.imageDigest);
@@ -314,9 +349,9 @@ async function images_tagDigests(ecr, repository, tags) {
     return found;
 }
 /** One image by tag or digest; undefined when ECR has no such image. */
-async function images_describeImage(ecr, repository, id) {
+async function describeImage(ecr, repository, id) {
     try {
-        const out = await withAuthHint('ECR DescribeImages', READ_PERMISSIONS, () => ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: id.tag, imageDigest: id.digest }] })));
+        const out = await withAuthHint('ECR DescribeImages', READ_PERMISSIONS, () => ecr.send(new client_ecr_dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: repository, imageIds: [{ imageTag: id.tag, imageDigest: id.digest }] })));
         const d = out.imageDetails?.[0];
         if (!d?.imageDigest)
             return undefined;
@@ -338,12 +373,12 @@ function ecrImageStore(ecr, repository) {
         tagDigests: (tags) => tagDigests(ecr, repository, tags),
         sizeOf: async (digest) => (await describeImage(ecr, repository, { digest }))?.sizeBytes,
         async addTag(digest, tag) {
-            const got = await withAuthHint('ECR BatchGetImage', ['ecr:BatchGetImage'], () => ecr.send(new BatchGetImageCommand({ repositoryName: repository, imageIds: [{ imageDigest: digest }] })));
+            const got = await withAuthHint('ECR BatchGetImage', ['ecr:BatchGetImage'], () => ecr.send(new client_ecr_dist_cjs/* BatchGetImageCommand */.P8n({ repositoryName: repository, imageIds: [{ imageDigest: digest }] })));
             const img = got.images?.[0];
             if (!img?.imageManifest)
                 throw new Error(`ECR has no manifest for ${repository}@${digest}`);
             try {
-                await withAuthHint('ECR PutImage', ['ecr:PutImage'], () => ecr.send(new PutImageCommand({ repositoryName: repository, imageManifest: img.imageManifest, imageManifestMediaType: img.imageManifestMediaType, imageTag: tag, imageDigest: digest })));
+                await withAuthHint('ECR PutImage', ['ecr:PutImage'], () => ecr.send(new client_ecr_dist_cjs/* PutImageCommand */.SUU({ repositoryName: repository, imageManifest: img.imageManifest, imageManifestMediaType: img.imageManifestMediaType, imageTag: tag, imageDigest: digest })));
             }
             catch (e) {
                 // the tag already points at this very image (a concurrent job did it): nothing to do
