@@ -6,8 +6,8 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 function inline(s: string): string {
   // summary cells are already escaped by core's escapeCell; keep <br> and entities, escape the rest
-  const keep = s.replace(/<br>/g, '\u0000').replace(/&(amp|lt|gt|quot|#\d+);/g, '\u0001$1;');
-  let out = esc(keep).replace(/\u0000/g, '<br>').replace(/\u0001/g, '&');
+  const keep = s.replace(/<br>/g, '@@BR@@').replace(/&(amp|lt|gt|quot|#\d+);/g, '@@AMP@@$1;');
+  let out = esc(keep).replace(/@@BR@@/g, '<br>').replace(/@@AMP@@/g, '&');
   out = out.replace(/`([^`]+)`/g, '<code>$1</code>');
   out = out.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
   out = out.replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>');
