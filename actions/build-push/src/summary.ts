@@ -1,4 +1,4 @@
-import { formatDuration, heading, table, type SummaryDoc } from '@dantaro/core';
+import { formatBytes, formatDuration, heading, table, type SummaryDoc } from '@dantaro/core';
 import type { PublishResult } from '@dantaro/build';
 
 export function writeSummary(summary: SummaryDoc, r: PublishResult, builder: string, pushed: boolean): void {
@@ -21,14 +21,3 @@ export function writeSummary(summary: SummaryDoc, r: PublishResult, builder: str
   );
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}

@@ -1,10 +1,9 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { EncryptedSource } from './s3-store';
 import { UserError, type Logger } from '@dantaro/core';
 import { backupPostgres } from './backup-postgres';
 import { siblingPrefix } from './backup-redis';
 import { decode } from './decode';
 import { BackupError } from './errors';
-import type { Kdf } from './kdf';
 import { postgresKey } from './names';
 import { psqlQuery, USER_TABLES_SQL, type PgTarget } from './pg-tools';
 import { restoreStream } from './restore-stream';
@@ -16,14 +15,7 @@ import { findBackup, openObject } from './s3-store';
  * with the backup core; then drops every user schema, recreates `public` and runs the dump — all in ONE
  * transaction, committed only after the dump proved complete. Any failure leaves the target unchanged.
  */
-export interface RestoreOptions {
-  client: S3Client;
-  bucket: string;
-  prefix: string;
-  key?: string;
-  password: string;
-  kdf: Kdf | 'auto';
-  iterations?: number;
+export interface RestoreOptions extends EncryptedSource {
   target: PgTarget;
   confirm: string;
   safetyBackup: boolean;

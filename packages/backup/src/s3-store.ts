@@ -10,6 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { BackupError } from './errors';
+import type { Kdf } from './kdf';
 import { isBackupObject, manifestKey, timestampFromKey } from './names';
 
 /**
@@ -21,6 +22,17 @@ export function s3Client(opts: { forcePathStyle?: boolean; env?: Record<string, 
   // AWS_S3_FORCE_PATH_STYLE: for actions without a force-path-style input (S3-compatible servers)
   const forcePathStyle = opts.forcePathStyle || /^(1|true|yes)$/i.test(env.AWS_S3_FORCE_PATH_STYLE ?? '');
   return new S3Client({ region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1', forcePathStyle });
+}
+
+/** Where an encrypted backup is and how to open it: what verify and restore both start from. */
+export interface EncryptedSource {
+  client: S3Client;
+  bucket: string;
+  prefix: string;
+  key?: string;
+  password: string;
+  kdf: Kdf | 'auto';
+  iterations?: number;
 }
 
 export interface BackupObject {

@@ -11,15 +11,4 @@ export function parseSize(text: string | undefined, input: string): number | und
   return Math.round(Number(m[1]) * UNITS[unit]);
 }
 
-export function formatBytes(n: number | undefined): string {
-  if (n === undefined) return '—';
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
+export { formatBytes } from '@dantaro/core';

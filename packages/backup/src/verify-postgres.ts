@@ -1,10 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { Kdf } from './kdf';
+import type { EncryptedSource } from './s3-store';
 import { formatDuration, type Logger } from '@dantaro/core';
 import { evaluate, type Check, type CheckResult } from './checks';
 import { decode } from './decode';
 import type { FooterCheck } from './dump-footer';
 import { BackupError } from './errors';
-import type { Kdf } from './kdf';
 import { startLocalPostgres } from './local-postgres';
 import { manifestKey } from './names';
 import { pgTarget, psqlQuery, USER_TABLES_SQL, type PgTarget } from './pg-tools';
@@ -17,14 +17,7 @@ import type { Manifest } from './manifest';
  * S3 → decrypt → gunzip → psql into a scratch database inside one transaction that is rolled back,
  * count rows, run the checks. Always returns a report; `error` says why it failed.
  */
-export interface VerifyPostgresOptions {
-  client: S3Client;
-  bucket: string;
-  prefix: string;
-  key?: string;
-  password: string;
-  kdf: Kdf | 'auto';
-  iterations?: number;
+export interface VerifyPostgresOptions extends EncryptedSource {
   maxAgeMs?: number;
   minSize?: number;
   restore: boolean;

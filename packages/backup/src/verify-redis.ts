@@ -1,4 +1,5 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { Kdf } from './kdf';
+import type { EncryptedSource } from './s3-store';
 import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,20 +8,12 @@ import { join } from 'node:path';
 import { formatDuration, type Logger } from '@dantaro/core';
 import { decode } from './decode';
 import { BackupError, explainStreamError } from './errors';
-import type { Kdf } from './kdf';
 import { RdbVerifier, type RdbReport } from './rdb';
 import { loadRdb } from './redis-load';
 import { findBackup, openObject } from './s3-store';
 
 /** backup-verify for Redis: decrypt, check magic + CRC-64, optionally load into a scratch redis-server. */
-export interface VerifyRedisOptions {
-  client: S3Client;
-  bucket: string;
-  prefix: string;
-  key?: string;
-  password: string;
-  kdf: Kdf | 'auto';
-  iterations?: number;
+export interface VerifyRedisOptions extends EncryptedSource {
   maxAgeMs?: number;
   load: boolean;
   log: Logger;

@@ -72,3 +72,17 @@ export class SummaryDoc {
     return this.parts.join('\n');
   }
 }
+
+/** 1536 → "1.50 KiB": sizes for people, in every summary. */
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}

@@ -16,6 +16,7 @@ describe('podFindings', () => {
     ['ErrImageNeverPull at once', pod({ state: { waiting: { reason: 'ErrImageNeverPull' } } }), never, { reason: 'InvalidImageName', fatal: true }],
     ['ImagePullBackOff within grace', pod({ state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } }), () => 10_000, { reason: 'ImagePullBackOff', fatal: false }],
     ['ImagePullBackOff past grace', pod({ state: { waiting: { reason: 'ImagePullBackOff' } } }), long, { reason: 'ImagePullBackOff', fatal: true }],
+    ['ErrImagePull for a missing image: fatal at once', pod({ state: { waiting: { reason: 'ErrImagePull', message: 'failed to resolve reference "r/app:x": r/app:x: not found' } } }), () => 0, { reason: 'ImagePullBackOff', fatal: true }],
     ['ErrImagePull past grace', pod({ state: { waiting: { reason: 'ErrImagePull' } } }), long, { reason: 'ImagePullBackOff', fatal: true }],
     ['CrashLoopBackOff below the restart limit', pod({ restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } }), never, { reason: 'CrashLoopBackOff', fatal: false }],
     ['CrashLoopBackOff at the restart limit', pod({ restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } }), never, { reason: 'CrashLoopBackOff', fatal: true }],

@@ -44,6 +44,9 @@ export type Persisted = (key: string) => number;
 
 const IMMEDIATE = new Set(['InvalidImageName', 'ErrImageNeverPull']);
 const PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'ImageInspectError', 'RegistryUnavailable', 'SignatureValidationFailed']);
+
+/** Registry answers that no retry will change (the image or tag does not exist, or access is refused). */
+export const DEFINITE_PULL_FAILURE = /not found|manifest unknown|does not exist|name unknown|unauthorized|denied|forbidden|\b40[134]\b/i;
 const CREATE = new Set(['CreateContainerError', 'PreCreateHookError', 'PreStartHookError', 'PostStartHookError', 'RunContainerError']);
 
 /** Findings for one pod of the new ReplicaSet. */
@@ -77,7 +80,8 @@ export function containerFinding(pod: string, cs: ContainerStatus, o: DetectorOp
   }
   if (PULL.has(reason)) {
     const key = `${pod}/${cs.name}/pull`;
-    const fatal = persisted(key) >= o.imagePullGraceMs;
+    // a registry hiccup gets the grace; "not found" or "denied" will not fix itself, so fail at once
+    const fatal = DEFINITE_PULL_FAILURE.test(waiting?.message ?? '') || persisted(key) >= o.imagePullGraceMs;
     return { ...base, fatal, reason: 'ImagePullBackOff', key, message: `${at}: ${reason}${msg}` };
   }
   if (reason === 'CrashLoopBackOff' || (restarts > 0 && (lastTerm?.exitCode ?? 0) !== 0)) {

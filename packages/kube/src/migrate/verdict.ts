@@ -1,4 +1,4 @@
-import { containerFinding, type DetectorOptions, type Finding, type Persisted } from '../detectors';
+import { containerFinding, DEFINITE_PULL_FAILURE, type DetectorOptions, type Finding, type Persisted } from '../detectors';
 import type { ContainerStatus, Job, Pod } from '../types';
 
 /**
@@ -43,8 +43,6 @@ export const MIGRATE_DETECTOR: DetectorOptions = {
   replicaFailureGraceMs: 30_000,
 };
 
-// registry answers that no retry will change
-const DEFINITE_PULL_FAILURE = /not found|manifest unknown|does not exist|name unknown|unauthorized|denied|forbidden|\b40[134]\b/i;
 const EARLY = new Set(['ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
 
 const cond = (job: Job, type: string) => job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
