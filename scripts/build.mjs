@@ -4,6 +4,7 @@ import { readdirSync, existsSync, mkdirSync, writeFileSync, rmSync, readFileSync
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
+import { minify } from 'terser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
@@ -27,7 +28,9 @@ async function bundle(name) {
   for (const [file, asset] of Object.entries(assets ?? {})) {
     if (file === 'package.json') continue;
     mkdirSync(dirname(join(out, file)), { recursive: true });
-    writeFileSync(join(out, file), asset.source);
+    // ncc minifies only the entry; lazily loaded chunks (the AWS SDK) would ship unminified
+    const source = file.endsWith('.js') ? (await minify(String(asset.source), { module: true, compress: false, mangle: true })).code : asset.source;
+    writeFileSync(join(out, file), source);
   }
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   const size = readFileSync(join(out, 'index.js')).length;

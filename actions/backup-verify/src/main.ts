@@ -1,5 +1,5 @@
 import { run } from '@dantaro/core';
-import { KDF_INPUTS, loadChecks, normalizePrefix, parseSize, pgTarget, s3Client, verifyPostgres, verifyRedis, verifySummary } from '@dantaro/backup';
+import { KDF_INPUTS, loadChecks, normalizePrefix, parseSize, pgTarget } from '@dantaro/backup/inputs';
 
 // backup-verify: inputs → verifyPostgres (+ verifyRedis) → outputs and summary.
 void run(async (ctx) => {
@@ -8,8 +8,8 @@ void run(async (ctx) => {
   const password = i.secret('password', { required: true })!;
   const databaseUrl = i.secret('database-url');
   if (databaseUrl) ctx.secrets.add(pgTarget(databaseUrl).password);
-  const common = {
-    client: s3Client({ forcePathStyle: i.bool('force-path-style', false) }),
+  const forcePathStyle = i.bool('force-path-style', false);
+  const settings = {
     bucket,
     password,
     kdf: i.enum('kdf', KDF_INPUTS, { default: 'auto' })!,
@@ -20,7 +20,7 @@ void run(async (ctx) => {
     tempRoot: ctx.env.RUNNER_TEMP || undefined,
   };
   const pgOpts = {
-    ...common,
+    ...settings,
     prefix: normalizePrefix(i.string('prefix', { default: 'database/' })!),
     key: i.string('key'),
     minSize: parseSize(i.string('min-size'), 'min-size'),
@@ -32,8 +32,12 @@ void run(async (ctx) => {
   const redisKey = i.string('redis-key');
   const redisPrefix = i.string('redis-prefix');
   const redisLoad = i.bool('redis-load', false);
+  // inputs are valid: now load the S3 SDK and the streaming core
+  const { s3Client, verifyPostgres, verifyRedis, verifySummary } = await import('@dantaro/backup');
+  const client = s3Client({ forcePathStyle });
+  const common = { ...settings, client };
 
-  const pg = await ctx.log.group('Verify the PostgreSQL backup', () => verifyPostgres(pgOpts));
+  const pg = await ctx.log.group('Verify the PostgreSQL backup', () => verifyPostgres({ ...pgOpts, client }));
   const redis = redisKey || redisPrefix
     ? await ctx.log.group('Verify the Redis backup', () => verifyRedis({ ...common, prefix: normalizePrefix(redisPrefix ?? ''), key: redisKey, load: redisLoad }))
     : undefined;

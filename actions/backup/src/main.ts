@@ -1,5 +1,6 @@
 import { run, UserError } from '@dantaro/core';
-import { applyRetention, backupPostgres, backupRedis, backupSummary, normalizePrefix, pgTarget, redisPrefixFor, redisTarget, s3Client, type BackupResult, type RetentionResult } from '@dantaro/backup';
+import type { BackupResult, RetentionResult } from '@dantaro/backup';
+import { normalizePrefix, pgTarget, redisPrefixFor, redisTarget } from '@dantaro/backup/inputs';
 
 // backup: inputs → backupPostgres (+ backupRedis) → retention → outputs and summary.
 void run(async (ctx) => {
@@ -13,8 +14,7 @@ void run(async (ctx) => {
   const redis = redisUrl ? redisTarget(redisUrl) : undefined;
   ctx.secrets.add(redis?.password);
   if (!databaseUrl && !ctx.env.PGHOST && !ctx.env.PGDATABASE) throw new UserError('input "database-url" is required: give postgres://user:pass@host:5432/db (or set PGHOST/PGUSER/PGDATABASE)');
-  const common = {
-    client: s3Client(),
+  const settings = {
     bucket,
     password,
     kdf: i.enum('kdf', ['pbkdf2', 'sha256', 'md5'] as const, { default: 'pbkdf2' })!,
@@ -26,6 +26,9 @@ void run(async (ctx) => {
   const format = i.enum('format', ['plain', 'custom'] as const, { default: 'plain' })!;
   const days = i.int('retention-days', { default: 30, min: 0 })!;
   const dryRun = i.bool('dry-run', false);
+  // inputs are valid: now load the S3 SDK and the streaming core
+  const { applyRetention, backupPostgres, backupRedis, backupSummary, s3Client } = await import('@dantaro/backup');
+  const common = { ...settings, client: s3Client() };
 
   const t0 = Date.now();
   let pg: BackupResult | undefined;

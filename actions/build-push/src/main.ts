@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPost, markMainRan, run, stateSlot, type ActionContext } from '@dantaro/core';
-import { createEcrClient, ecrImageStore, ensureRepository, getEcrAuthorization, makeAuthDir, removeAuthDir, writeRegistryAuth } from '@dantaro/aws';
 import { buildahBuilder, buildxBuilder, publishImage, type ImageStore } from '@dantaro/build';
 import { readConfig } from './inputs';
 import { writeSummary } from './summary';
@@ -22,6 +21,8 @@ async function main(ctx: ActionContext): Promise<void> {
     let immutable = false;
     let store: ImageStore | undefined;
     if (cfg.push) {
+      // loaded only now, after every input is valid: the ECR SDK is most of this action's start-up
+      const { createEcrClient, ecrImageStore, ensureRepository, getEcrAuthorization, makeAuthDir, writeRegistryAuth } = await import('@dantaro/aws');
       const ecr = createEcrClient();
       const files = makeAuthDir(ctx.env.RUNNER_TEMP || undefined);
       authState.save({ dir: files.dir }); // saved before any secret exists, so the post step always finds it
@@ -68,6 +69,7 @@ async function main(ctx: ActionContext): Promise<void> {
 async function post(ctx: ActionContext): Promise<void> {
   const dir = authState.load()?.dir;
   if (!dir) return;
+  const { removeAuthDir } = await import('@dantaro/aws');
   if (removeAuthDir(dir)) ctx.log.info('removed the registry credentials written by this step');
   else ctx.log.warning(`could not remove ${dir}; it holds a registry token valid for up to 12 hours`);
 }

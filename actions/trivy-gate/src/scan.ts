@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tc from '@actions/tool-cache';
 import { errorMessage, type ActionContext } from '@dantaro/core';
 import { buildTrivyArgs, installTrivy, runTrivy, type ScanTarget } from '@dantaro/scan';
 
@@ -11,6 +10,8 @@ const DB_PATHS = [join(CACHE_DIR, 'db'), join(CACHE_DIR, 'java-db')];
 
 /** Installs (verified) Trivy, restores the DB cache, scans, saves the DB cache. Returns the report path. */
 export async function scanWithTrivy(ctx: ActionContext, target: ScanTarget, version: string, today: string): Promise<string> {
+  // loaded only when a scan runs (it pulls in @actions/core and an HTTP client): gating a report starts fast
+  const tc = await import('@actions/tool-cache');
   const binary = await ctx.log.group(`Install Trivy ${version}`, () =>
     installTrivy({ version, tc, log: ctx.log, baseUrl: ctx.env.DANTARO_TRIVY_RELEASES_URL || undefined }),
   );

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { pipeline as pipelineP } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { UserError, type Logger } from '@dantaro/core';
+import type { Logger } from '@dantaro/core';
 import { describeExit, spawnTool } from './child';
 import { BackupError, explainStreamError } from './errors';
 import { DEFAULT_ITERATIONS, type Kdf } from './kdf';
@@ -16,36 +16,12 @@ import { RdbVerifier } from './rdb';
 import { putJson, uploadStream } from './s3-store';
 import { Meter } from './stream-util';
 import type { BackupResult } from './backup-postgres';
+import type { RedisTarget } from './redis-target';
 
 /**
  * `redis-cli --rdb` into a private temp file (password via REDISCLI_AUTH, never argv), check the RDB's
  * CRC-64 before storing anything, then encrypt and upload it.
  */
-export interface RedisTarget {
-  args: string[];
-  env: Record<string, string>;
-  display: string;
-  password?: string;
-}
-
-export function redisTarget(url: string): RedisTarget {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UserError('input "redis-url": not a URL; expected redis://[:password@]host:6379 or rediss://…');
-  }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UserError('input "redis-url": expected redis://[:password@]host:6379 or rediss://…');
-  const password = u.password ? decodeURIComponent(u.password) : undefined;
-  const user = u.username ? decodeURIComponent(u.username) : undefined;
-  return {
-    args: ['-h', u.hostname.replace(/^\[|\]$/g, ''), '-p', u.port || '6379', ...(user && user !== 'default' ? ['--user', user] : []), ...(u.protocol === 'rediss:' ? ['--tls'] : [])],
-    env: password ? { REDISCLI_AUTH: password } : {},
-    display: `${u.protocol}//${u.hostname}:${u.port || '6379'}`,
-    password,
-  };
-}
-
 export async function backupRedis(o: {
   client: S3Client;
   bucket: string;
@@ -102,12 +78,3 @@ export async function backupRedis(o: {
   }
 }
 
-/** A sibling folder of the database prefix: (`database/`, `redis`) → `redis/`, (`prod/database/`, `redis`) → `prod/redis/`. */
-export function siblingPrefix(prefix: string, name: string): string {
-  const trimmed = prefix.replace(/\/+$/, '');
-  const parent = trimmed.includes('/') ? trimmed.slice(0, trimmed.lastIndexOf('/') + 1) : '';
-  return `${parent}${name}/`;
-}
-
-/** Redis backups sit in the sibling `redis/` folder of the database prefix. */
-export const redisPrefixFor = (prefix: string) => siblingPrefix(prefix, 'redis');

@@ -29,3 +29,4 @@ export * from './retention';
 export * from './backup-summary';
 export * from './restore-postgres';
 export * from './restore-summary';
+export * from './redis-target';

@@ -34,3 +34,10 @@ export function timestampFromKey(key: string): Date | undefined {
 }
 
 export const isBackupObject = (key: string) => key.endsWith('.enc');
+
+/** A sibling folder of the database prefix: (`database/`, `redis`) → `redis/`, (`prod/database/`, `redis`) → `prod/redis/`. */
+export function siblingPrefix(prefix: string, name: string): string {
+  const trimmed = prefix.replace(/\/+$/, '');
+  const parent = trimmed.includes('/') ? trimmed.slice(0, trimmed.lastIndexOf('/') + 1) : '';
+  return `${parent}${name}/`;
+}

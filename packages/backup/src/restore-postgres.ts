@@ -1,7 +1,7 @@
 import type { EncryptedSource } from './s3-store';
 import { UserError, type Logger } from '@dantaro/core';
 import { backupPostgres } from './backup-postgres';
-import { siblingPrefix } from './backup-redis';
+import { siblingPrefix } from './names';
 import { decode } from './decode';
 import { BackupError } from './errors';
 import { postgresKey } from './names';

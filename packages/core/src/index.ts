@@ -9,3 +9,4 @@ export * from './summary';
 export * from './state';
 export * from './run';
 export * from './github';
+export * from './runner';

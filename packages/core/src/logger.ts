@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { runner as core } from './runner';
 
 /** What packages log through; actions pass the runner's, tests pass a memory one. */
 export interface Logger {

@@ -1,8 +1,8 @@
-import * as core from '@actions/core';
 import { errorMessage, isUserError } from './errors';
 import { Inputs, type Env } from './inputs';
 import { actionsLogger, type Logger } from './logger';
 import { Secrets } from './secrets';
+import { runner as core } from './runner';
 import { SummaryDoc } from './summary';
 
 /** Everything an action's main gets: parsed inputs, the secret registry, a logger, outputs, a summary. */
@@ -71,7 +71,7 @@ export async function run(main: (ctx: ActionContext) => Promise<void>, opts: Run
     process.off('SIGINT', onSignal);
     if (!summary.empty) {
       try {
-        await core.summary.addRaw(secrets.redact(summary.toString()), true).write();
+        core.appendSummary(secrets.redact(summary.toString()));
       } catch (e) {
         core.warning(`could not write the job summary: ${secrets.redact(errorMessage(e))}`);
       }

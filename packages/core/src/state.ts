@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { runner as core } from './runner';
 
 /**
  * Typed state for post steps: the main step saves a JSON value, the post step reads it back.
