@@ -26,7 +26,11 @@ function descendants(root: number): number[] {
     .map((l) => l.trim().split(/\s+/).map(Number));
   const out: number[] = [];
   const walk = (pid: number) => {
-    for (const [child, parent] of rows) if (parent === pid && child !== pid) (out.push(child), walk(child));
+    for (const [child, parent] of rows) {
+      if (parent !== pid || child === pid) continue;
+      out.push(child);
+      walk(child);
+    }
   };
   walk(root);
   return out;
