@@ -72,7 +72,9 @@ async function main(): Promise<void> {
   console.log(dim(`sandbox up in ${secs(Date.now() - t0)}`));
   let n = 0;
   const pipeline = new Pipeline(world, {
-    onStart: (scenario, action, title) => process.stdout.write(dim(`  … ${action.padEnd(14)} ${title}\r`)),
+    onStart: (_scenario, action, title) => {
+      if (tty) process.stdout.write(dim(`  … ${action.padEnd(14)} ${title}\r`));
+    },
     onStep: (step) => {
       n++;
       const ok = step.run.code === 0;
