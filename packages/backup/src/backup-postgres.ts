@@ -1,4 +1,3 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { pipeline, type Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -7,12 +6,12 @@ import { describeExit, spawnTool } from './child';
 import { DumpTail } from './dump-footer';
 import { BackupError } from './errors';
 import { Gate } from './gate';
-import { DEFAULT_ITERATIONS, type Kdf } from './kdf';
+import { DEFAULT_ITERATIONS } from './kdf';
 import type { Manifest } from './manifest';
 import { manifestKey, postgresKey, type DumpFormat } from './names';
 import { createEncryptStream } from './openssl-enc';
 import { pgTool, serverVersion, type PgTarget } from './pg-tools';
-import { putJson, uploadStream } from './s3-store';
+import { putJson, uploadStream, type BackupDestination } from './s3-store';
 import { Meter } from './stream-util';
 
 /**
@@ -20,15 +19,8 @@ import { Meter } from './stream-util';
  * mid-stream the upload is aborted and no object appears. Plain dumps are checked for their footer on
  * the way through; the manifest records the sha256 of exactly the bytes stored.
  */
-export interface BackupPostgresOptions {
-  client: S3Client;
-  bucket: string;
-  prefix: string;
-  password: string;
-  kdf: Kdf;
-  iterations?: number;
+export interface BackupPostgresOptions extends BackupDestination {
   format: DumpFormat;
-  storageClass?: string;
   target: PgTarget;
   log: Logger;
   signal?: AbortSignal;

@@ -1,4 +1,3 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +7,12 @@ import { Writable } from 'node:stream';
 import type { Logger } from '@dantaro/core';
 import { describeExit, spawnTool } from './child';
 import { BackupError, explainStreamError } from './errors';
-import { DEFAULT_ITERATIONS, type Kdf } from './kdf';
+import { DEFAULT_ITERATIONS } from './kdf';
 import type { Manifest } from './manifest';
 import { manifestKey, redisKey } from './names';
 import { createEncryptStream } from './openssl-enc';
 import { RdbVerifier } from './rdb';
-import { putJson, uploadStream } from './s3-store';
+import { putJson, uploadStream, type BackupDestination } from './s3-store';
 import { Meter } from './stream-util';
 import type { BackupResult } from './backup-postgres';
 import type { RedisTarget } from './redis-target';
@@ -22,14 +21,7 @@ import type { RedisTarget } from './redis-target';
  * `redis-cli --rdb` into a private temp file (password via REDISCLI_AUTH, never argv), check the RDB's
  * CRC-64 before storing anything, then encrypt and upload it.
  */
-export async function backupRedis(o: {
-  client: S3Client;
-  bucket: string;
-  prefix: string;
-  password: string;
-  kdf: Kdf;
-  iterations?: number;
-  storageClass?: string;
+export async function backupRedis(o: BackupDestination & {
   target: RedisTarget;
   log: Logger;
   signal?: AbortSignal;

@@ -35,6 +35,27 @@ export interface EncryptedSource {
   iterations?: number;
 }
 
+/** Where a new backup goes and how it is encrypted: what the PostgreSQL and Redis backups share. */
+export interface BackupDestination {
+  client: S3Client;
+  bucket: string;
+  prefix: string;
+  password: string;
+  kdf: Kdf;
+  iterations?: number;
+  storageClass?: string;
+}
+
+/** What every verification report starts with: which backup, how old, how big, and the verdict. */
+export interface VerifiedBackup {
+  ok: boolean;
+  error?: unknown;
+  key?: string;
+  takenAt?: string;
+  ageSeconds?: number;
+  size?: number;
+}
+
 export interface BackupObject {
   key: string;
   size: number;

@@ -1,5 +1,5 @@
 import type { Kdf } from './kdf';
-import type { EncryptedSource } from './s3-store';
+import type { EncryptedSource, VerifiedBackup } from './s3-store';
 import { formatDuration, type Logger } from '@dantaro/core';
 import { evaluate, type Check, type CheckResult } from './checks';
 import { decode } from './decode';
@@ -31,13 +31,7 @@ export interface VerifyPostgresOptions extends EncryptedSource {
   env?: Record<string, string | undefined>;
 }
 
-export interface PostgresVerifyReport {
-  ok: boolean;
-  error?: unknown;
-  key?: string;
-  takenAt?: string;
-  ageSeconds?: number;
-  size?: number;
+export interface PostgresVerifyReport extends VerifiedBackup {
   sha256?: string;
   manifest?: { found: boolean; sha256Matches?: boolean; serverVersion?: string };
   kdf?: Kdf;

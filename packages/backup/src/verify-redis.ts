@@ -1,5 +1,5 @@
 import type { Kdf } from './kdf';
-import type { EncryptedSource } from './s3-store';
+import type { EncryptedSource, VerifiedBackup } from './s3-store';
 import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -22,13 +22,7 @@ export interface VerifyRedisOptions extends EncryptedSource {
   tempRoot?: string;
 }
 
-export interface RedisVerifyReport {
-  ok: boolean;
-  error?: unknown;
-  key?: string;
-  takenAt?: string;
-  ageSeconds?: number;
-  size?: number;
+export interface RedisVerifyReport extends VerifiedBackup {
   kdf?: Kdf;
   rdb?: RdbReport;
   loaded?: { keys: number; seconds: number };
