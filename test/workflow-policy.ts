@@ -77,7 +77,9 @@ export function checkWorkflow(ctx: PolicyContext, file: string, wf: Obj): string
           if (step.id) stepOutputs.set(step.id, undefined);
         }
       } else if (step.id) {
-        stepOutputs.set(step.id, new Set()); // run steps produce outputs we cannot see; allow none
+        // a run step's outputs are the names it writes to $GITHUB_OUTPUT
+        const written = [...String(step.run ?? '').matchAll(/echo\s+["']?([A-Za-z0-9_-]+)=[^\n]*>>\s*["']?\$\{?GITHUB_OUTPUT/g)].map((m) => m[1]);
+        stepOutputs.set(step.id, new Set(written));
       }
       if (typeof step.run === 'string') {
         for (const m of step.run.matchAll(/\$\{\{([^}]*)\}\}/g)) {

@@ -56,6 +56,7 @@ describe('the policy catches what it must', () => {
     ['local action resolving against the caller', ok + '      - uses: ./actions/eks-rollout\n', "caller's checkout"],
     ['missing suite action', ok + '      - uses: ./.dantaro-deploy/actions/nope\n', 'does not resolve'],
     ['output nothing produces', ok + '      - id: r\n        uses: ./.dantaro-deploy/actions/eks-rollout\n      - run: echo "$X"\n        env:\n          X: ${{ steps.r.outputs.nonexistent }}\n', 'not an output'],
+    ['a run step output it never writes', ok + '      - id: v\n        run: echo "x=1" >> "$GITHUB_OUTPUT"\n      - run: echo "$Y"\n        env:\n          Y: ${{ steps.v.outputs.y }}\n', 'steps.v.outputs.y is not an output'],
     ['job output from a missing job output', `permissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps: []\n  b:\n    needs: a\n    runs-on: x\n    steps:\n      - run: echo "$X"\n        env:\n          X: \${{ needs.a.outputs.image }}\n`, 'not an output of job a'],
   ])('%s', (_name, yaml, message) => {
     expect(check(yaml)).toContain(message);
