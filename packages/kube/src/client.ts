@@ -71,6 +71,8 @@ export interface RequestOptions {
   namespace?: string;
   /** One attempt only (callers with their own loop, e.g. watches). */
   noRetry?: boolean;
+  /** Aborts this request (and its retries) as well as everything on the client's own signal. */
+  signal?: AbortSignal;
   /** Fewer attempts than the client default (best-effort reads such as diagnostics). */
   attempts?: number;
 }
@@ -243,13 +245,18 @@ export class KubeClient {
     return e;
   }
 
+  private signalFor(o: RequestOptions): AbortSignal | undefined {
+    const both = [o.signal, this.opts.signal].filter((x): x is AbortSignal => x !== undefined);
+    return both.length > 1 ? AbortSignal.any(both) : both[0];
+  }
+
   private async withRetry<T>(o: RequestOptions, fn: () => Promise<T>): Promise<T> {
     let refreshed = false;
     const what = `${o.method ?? 'GET'} ${o.path}`;
     return retry(fn, {
       what,
       clock: this.clock,
-      signal: this.opts.signal,
+      signal: this.signalFor(o),
       deadline: this.deadline,
       maxAttempts: o.noRetry ? 1 : (o.attempts ?? this.opts.maxAttempts ?? 8),
       baseMs: this.opts.retryBaseMs ?? 250,
@@ -288,7 +295,7 @@ export class KubeClient {
     const started = this.clock.now();
     const mod = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, headers, agent: this.agent, signal: this.opts.signal }, (res) => {
+      const req = mod.request(url, { method, headers, agent: this.agent, signal: this.signalFor(o) }, (res) => {
         clearTimeout(timer);
         this.opts.onRequest?.({ method, path: url.pathname + url.search, status: res.statusCode, ms: this.clock.now() - started });
         resolve(res);

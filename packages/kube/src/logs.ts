@@ -34,7 +34,7 @@ export async function* followLogs(client: KubeClient, namespace: string, pod: st
   let tail = o.tailLines;
   for (let attempt = 0; !o.signal?.aborted; attempt++) {
     const started = client.clock.now();
-    const res = await client.stream({ path: resourcePath(PODS, namespace, pod, 'log'), query: logQuery({ ...o, sinceSeconds: since, tailLines: tail, follow: true }), accept: '*/*', verb: 'get', resource: rbacName(PODS, 'log'), namespace });
+    const res = await client.stream({ path: resourcePath(PODS, namespace, pod, 'log'), query: logQuery({ ...o, sinceSeconds: since, tailLines: tail, follow: true }), accept: '*/*', verb: 'get', resource: rbacName(PODS, 'log'), namespace, signal: o.signal });
     try {
       for await (const line of streamLines(res, { signal: o.signal, silenceMs: o.silenceMs })) yield line;
       return; // server ended the stream: the container has finished

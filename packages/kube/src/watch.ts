@@ -43,6 +43,7 @@ export async function* watchOnce<T extends KubeObject>(client: KubeClient, res: 
       verb: 'watch',
       resource: rbacName(res),
       namespace,
+      signal: opts.signal,
     });
   } catch (e) {
     if (e instanceof ApiError && e.status === 410) throw new GoneError(e.message);
