@@ -153,12 +153,18 @@ describe('kubectl rollout status verdicts', () => {
     await kubectl('set', 'image', 'deployment/crashy', 'app=registry.local/app:crash');
     const crashing = () => c.list('pods', 'default').find((p) => p.spec.containers[0].image.endsWith(':crash'));
     await c.waitFor(() => (crashing()?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2 && crashing()?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 15_000, 'crashloop');
-    expect(await status('crashy')).toEqual(waiting('crashy', '1 out of 3 new replicas have been updated...'));
-    const pod = crashing()!.metadata.name!;
-    const reason = await kubectl('get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason} {.status.containerStatuses[0].lastState.terminated.exitCode}');
-    expect(reason.out).toBe('CrashLoopBackOff 1');
-    const prev = await kubectl('logs', pod, '--previous');
-    expect(prev.out).toMatch(/^starting app \(registry\.local\/app:crash\), attempt \d\nerror: exiting with code 1\n$/);
+    // hold the pod in its back-off while kubectl looks (the next restart would otherwise race the reads)
+    c.controllers.pause();
+    try {
+      expect(await status('crashy')).toEqual(waiting('crashy', '1 out of 3 new replicas have been updated...'));
+      const pod = crashing()!.metadata.name!;
+      const reason = await kubectl('get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason} {.status.containerStatuses[0].lastState.terminated.exitCode}');
+      expect(reason.out).toBe('CrashLoopBackOff 1');
+      const prev = await kubectl('logs', pod, '--previous');
+      expect(prev.out).toMatch(/^starting app \(registry\.local\/app:crash\), attempt \d\nerror: exiting with code 1\n$/);
+    } finally {
+      c.controllers.resume();
+    }
     expect((await kubectl('rollout', 'undo', 'deployment/crashy')).out).toBe('deployment.apps/crashy rolled back\n');
     await complete('crashy');
     expect(await status('crashy')).toEqual({ code: 0, out: 'deployment "crashy" successfully rolled out\n', err: '' });
